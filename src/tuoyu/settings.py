@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "tuoyu.regions",
     "tuoyu.accounts",
     "tuoyu.institutions",
+    "tuoyu.stats",
+    "tuoyu.demo",
 ]
 
 MIDDLEWARE = [
