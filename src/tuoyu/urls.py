@@ -9,7 +9,7 @@ urlpatterns = [
     path("", include("tuoyu.accounts.urls")),
     path("regions/", include("tuoyu.regions.urls")),
     path("institutions/", include("tuoyu.institutions.urls")),
-    path("audit/", include("tuoyu.core.urls")),
+    path("", include("tuoyu.core.urls")),
     path("stats/", include("tuoyu.stats.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

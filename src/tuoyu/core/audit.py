@@ -59,6 +59,7 @@ def build(
 ) -> AuditEntry:
     ctx = current_request_context()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    is_model_user = is_user and isinstance(actor, models.Model)
     if target is not None:
         target_type = target_type or target._meta.label
         target_id = target_id or str(target.pk)
@@ -66,7 +67,7 @@ def build(
         region_code = region_code or getattr(target, "audit_region_code", "") or ""
         institution_id = institution_id or getattr(target, "audit_institution_id", None)
     return AuditEntry(
-        at=timezone.now(), actor=actor if is_user else None,
+        at=timezone.now(), actor=actor if is_model_user else None,
         actor_name=actor.get_username() if is_user else "", actor_roles=_roles_of(actor) if is_user else "",
         action=action, result=result, target_type=target_type, target_id=str(target_id)[:64],
         target_repr=target_repr[:200], region_code=region_code, institution_id=institution_id,

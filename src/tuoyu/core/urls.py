@@ -1,2 +1,4 @@
+from .views import audit, jobs
+
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [*audit.urlpatterns, *jobs.urlpatterns]

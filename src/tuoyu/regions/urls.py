@@ -1,2 +1,4 @@
+from .views import registry, sheets
+
 app_name = "regions"
-urlpatterns: list = []
+urlpatterns = [*registry.urlpatterns, *sheets.urlpatterns]

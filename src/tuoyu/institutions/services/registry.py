@@ -24,8 +24,13 @@ from tuoyu.core.scoping import scope_of
 from tuoyu.core.validators import normalize_phone, normalize_uscc, validate_phone
 from tuoyu.regions.models import Region
 
-from .choices import DEFAULT_PRICE_UNIT, ClassType, DemonstrationLevel, ServiceType, Status
-from .models import Alliance, CareClass, Institution, ServiceOffering
+from ..choices import DEFAULT_PRICE_UNIT, ClassType, DemonstrationLevel, ServiceType, Status
+from ..models import Alliance, CareClass, Institution, ServiceOffering
+
+__all__ = [
+    "ClassData", "InstitutionData", "OfferingData", "OFFICER_ONLY_FIELDS", "actor_may_change_officer_fields",
+    "alliance_create", "institution_create", "institution_delete", "institution_update", "institution_validate",
+]
 
 MSG_STALE = _("该机构信息已被他人修改，请刷新页面后再保存。")
 MSG_STREET_UNKNOWN = _("所属街道/镇不存在或不是街道/镇级区划。")

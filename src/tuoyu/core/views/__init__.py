@@ -1,0 +1,1 @@
+"""Core pages: `audit` (the audit trail of one's scope) and `jobs` (background job progress)."""

@@ -1,0 +1,1 @@
+"""Pages, split by sub-domain: `registry` (list, detail, forms) and `sheets` (import/export)."""

@@ -1,0 +1,1 @@
+"""Pages, split by sub-domain: `registry` (tree, detail) and `sheets` (import/export)."""
