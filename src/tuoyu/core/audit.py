@@ -29,7 +29,8 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)
+        # 600, 600.0 and 600.00 are one value: the DB returns its own scale.
+        return format(value.normalize(), "f")
     if isinstance(value, models.Model):
         return str(value.pk)
     if isinstance(value, dict):
