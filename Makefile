@@ -61,7 +61,7 @@ test-postgres:
 	fi
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/load_city.py
 
 clean:
 	rm -rf $(VENV) node_modules src/tuoyu/static/vendor var

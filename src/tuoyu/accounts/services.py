@@ -51,7 +51,7 @@ def role_grant(
     grant = RoleGrant.objects.create(
         user=user, role=role, region=region, institution=institution,
         valid_from=valid_from or timezone.localdate(), valid_until=valid_until,
-        granted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        granted_by=actor if isinstance(actor, User) else None,
     )
     audit.record(
         actor, "role_grant", target=user,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -15,9 +15,6 @@ from django.utils import timezone
 
 from .context import current_request_context
 from .models import AuditChainHead, AuditEntry
-from .scoping import ScopedManager
-
-AuditEntry.add_to_class("objects", ScopedManager())
 
 _HASHED_FIELDS = (
     "at", "actor_name", "action", "result", "target_type", "target_id", "region_code",
@@ -26,7 +23,7 @@ _HASHED_FIELDS = (
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         # 600, 600.0 and 600.00 are one value: the DB returns its own scale.

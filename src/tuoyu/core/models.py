@@ -1,8 +1,12 @@
 """Core models: the audit trail (security.md rules 19–20)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .scoping import ScopedManager
 
 
 class AuditEntry(models.Model):
@@ -39,6 +43,7 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(max_length=64, blank=True)
     entry_hash = models.CharField(max_length=64, blank=True)
 
+    objects = ScopedManager()
     # Officers browse their own scope through the one helper.
     scope_region_field = "region_code"
     scope_institution_field = "institution_id"
@@ -62,3 +67,65 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class ImportJob(models.Model):
+    """A spreadsheet load run in the background (issue #9): large files are queued as a job and the
+    officer follows its progress on the job page. The load itself is all or nothing, so a job that
+    stops half way (its heartbeat goes quiet) has written nothing and is marked interrupted; running
+    it again gives the same rows (security.md rule 30)."""
+
+    class Kind(models.TextChoices):
+        REGIONS = "regions", _("行政区划")
+        POPULATION = "population", _("人口数据")
+        INSTITUTIONS = "institutions", _("托育机构")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("处理中")
+        SUCCEEDED = "succeeded", _("已完成")
+        FAILED = "failed", _("未通过")
+        INTERRUPTED = "interrupted", _("已中断")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # opaque in URLs
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    file_sha256 = models.CharField(_("文件SHA-256"), max_length=64)
+    # Relative to the private media root (never served directly, security.md rule 26).
+    file_path = models.CharField(_("存储位置"), max_length=255)
+    options = models.JSONField(_("选项"), default=dict, blank=True)
+    progress_done = models.PositiveIntegerField(_("已处理行数"), default=0)
+    progress_total = models.PositiveIntegerField(_("总行数"), default=0)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    # The submitter's scope when the job was made, so officers see jobs of their own area only.
+    region_code = models.CharField(_("区划代码"), max_length=12, blank=True, db_index=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope_region_field = "region_code"
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED, self.Status.INTERRUPTED)
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)

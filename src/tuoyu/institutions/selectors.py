@@ -22,6 +22,8 @@ def institution_list(user: Any, *, action: str = Action.VIEW_INSTITUTION) -> Que
         Institution.objects.restrict(user, action)
         .select_related("street", "street__parent")
         .annotate(places=Sum("classes__planned_capacity"), class_count=Count("classes"))
+        # Django drops Meta.ordering from aggregated queries; pagination needs a stable order.
+        .order_by(*Institution._meta.ordering)
     )
 
 
@@ -58,14 +60,14 @@ def institution_rule_check(inst: Institution) -> RuleCheck:
         rules = std.CLASS_RULES[c.class_type]
         legal_max = rules.max_children.current()
         if c.planned_capacity > legal_max:
-            out.append(RuleViolation(rules.max_children, _("%(cls)s计划%(n)s人，超过%(type)s上限%(max)s人。") % {
+            out.append(RuleViolation(rules.max_children, _("%(cls)s：计划%(n)s人，超过%(type)s上限%(max)s人。") % {
                 "cls": c.name, "n": c.planned_capacity, "type": ClassType(c.class_type).label, "max": legal_max}, c.name))
         needed = std.caregivers_needed(c.class_type, c.planned_capacity)
         if c.planned_caregivers is None:
-            out.append(RuleViolation(rules.children_per_caregiver, _("%(cls)s未填写保育人员数，按1:%(per)s须至少%(need)s人。") % {
+            out.append(RuleViolation(rules.children_per_caregiver, _("%(cls)s：未填写保育人员数，按1:%(per)s须至少%(need)s人。") % {
                 "cls": c.name, "per": rules.children_per_caregiver.current(), "need": needed}, c.name))
         elif c.planned_caregivers < needed:
-            out.append(RuleViolation(rules.children_per_caregiver, _("%(cls)s%(n)s名幼儿只配%(have)s名保育人员，按1:%(per)s须至少%(need)s人。") % {
+            out.append(RuleViolation(rules.children_per_caregiver, _("%(cls)s：%(n)s名幼儿只配%(have)s名保育人员，按1:%(per)s须至少%(need)s人。") % {
                 "cls": c.name, "n": c.planned_capacity, "have": c.planned_caregivers,
                 "per": rules.children_per_caregiver.current(), "need": needed}, c.name))
     if inst.service_model == ServiceModel.HOME_BASED:

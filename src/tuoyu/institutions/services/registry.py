@@ -125,10 +125,13 @@ def _add(errors: dict[str, list], key: str, message: Any) -> None:
 
 def institution_validate(
     data: InstitutionData, *, instance: Institution | None = None, streets: dict[str, Region] | None = None,
+    credit_owners: dict[str, tuple[int, str]] | None = None,
 ) -> tuple[Institution, list[CareClass], list[ServiceOffering]]:
     """Check one institution's data without writing; raise DomainError with every field error.
 
-    `streets` lets a bulk import pass the streets it already loaded (code → Region)."""
+    `streets` lets a bulk import pass the streets it already loaded (code → Region), and
+    `credit_owners` the registered credit codes (code → (pk, name)), so a sheet of thousands of
+    rows is checked without a query per row."""
     errors: dict[str, list] = {}
     data.credit_code = normalize_uscc(data.credit_code) if data.credit_code else ""
     data.contact_phone = normalize_phone(data.contact_phone) if data.contact_phone else ""
@@ -146,6 +149,8 @@ def institution_validate(
         inst.street = street
         inst.region_code = street.code
     exclude = ["street", "region_code"] if street is None else []
+    if street is not None and streets is not None:
+        exclude.append("street")  # loaded from the database by the caller: no existence query
     try:
         inst.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
@@ -153,9 +158,14 @@ def institution_validate(
             for m in msgs:
                 _add(errors, "lead_institution_id" if k == "lead_institution" else k, m)
     if data.credit_code and "credit_code" not in errors:
-        other = Institution.objects.filter(credit_code=data.credit_code).exclude(pk=inst.pk).first()
-        if other:
-            _add(errors, "credit_code", MSG_CREDIT_CODE_TAKEN % {"name": other.name})
+        if credit_owners is not None:
+            owner = credit_owners.get(data.credit_code)
+            other_name = owner[1] if owner and owner[0] != inst.pk else None
+        else:
+            other = Institution.objects.filter(credit_code=data.credit_code).exclude(pk=inst.pk).first()
+            other_name = other.name if other else None
+        if other_name is not None:
+            _add(errors, "credit_code", MSG_CREDIT_CODE_TAKEN % {"name": other_name})
     if data.contact_phone and "contact_phone" not in errors:
         try:
             validate_phone(data.contact_phone)
@@ -220,33 +230,55 @@ def institution_validate(
     return inst, classes, offerings
 
 
-def _snapshot(inst: Institution) -> dict[str, Any]:
+def _snapshot(inst: Institution, classes: list[CareClass] | None = None,
+              offerings: list[ServiceOffering] | None = None) -> dict[str, Any]:
     snap = {name: getattr(inst, name) for name in _MODEL_FIELDS}
     snap["street"] = inst.region_code
     snap["classes"] = sorted(
-        f"{c.name}|{c.class_type}|{c.planned_capacity}|{c.planned_caregivers or ''}" for c in inst.classes.all()
+        f"{c.name}|{c.class_type}|{c.planned_capacity}|{c.planned_caregivers or ''}"
+        for c in (inst.classes.all() if classes is None else classes)
     )
-    snap["offerings"] = sorted(f"{o.service_type}|{o.price}|{o.price_unit}" for o in inst.offerings.all())
+    snap["offerings"] = sorted(
+        f"{o.service_type}|{o.price}|{o.price_unit}" for o in (inst.offerings.all() if offerings is None else offerings)
+    )
     return snap
 
 
-def _write_children(inst: Institution, classes: list[CareClass], offerings: list[ServiceOffering]) -> None:
-    """Replace the classes and offerings with the given ones (the form/file lists them all)."""
-    inst.classes.all().delete()
-    inst.offerings.all().delete()
+def _write_children(inst: Institution, classes: list[CareClass], offerings: list[ServiceOffering],
+                    *, fresh: bool = False, sink: tuple[list, list] | None = None) -> None:
+    """Replace the classes and offerings with the given ones (the form/file lists them all).
+    With `sink`, a just-created institution's children are handed to the caller to insert in bulk."""
+    if not fresh:  # a just-created institution has none to delete
+        inst.classes.all().delete()
+        inst.offerings.all().delete()
     for c in classes:
         c.institution = inst
     for o in offerings:
         o.institution = inst
+    if sink is not None and fresh:
+        sink[0].extend(classes)
+        sink[1].extend(offerings)
+        return
     CareClass.objects.bulk_create(classes)
     ServiceOffering.objects.bulk_create(offerings)
 
 
 @transaction.atomic
-def institution_create(*, actor: Any, data: InstitutionData, audit_action: str = "institution_create") -> Institution:
+def institution_create(
+    *, actor: Any, data: InstitutionData, audit_action: str = "institution_create",
+    streets: dict[str, Region] | None = None, credit_owners: dict[str, tuple[int, str]] | None = None,
+    audit_entries: list | None = None,
+    validated: tuple[Institution, list[CareClass], list[ServiceOffering]] | None = None,
+    children_sink: tuple[list, list] | None = None,
+) -> Institution:
     """Register a new institution in the actor's scope. Rules: valid credit code (GB 32100), a
-    street of the city in scope, class sizes within the setting standard, coordinates in China."""
-    inst, classes, offerings = institution_validate(data)
+    street of the city in scope, class sizes within the setting standard, coordinates in China.
+
+    A bulk load passes `streets`/`credit_owners` (see institution_validate), `validated` (what
+    `institution_validate(data)` returned when the load checked the row, so it is not checked
+    twice), `audit_entries`, a list that collects the audit row, and `children_sink`, two lists
+    that collect the new classes and offerings; the caller writes both in bulk in its transaction."""
+    inst, classes, offerings = validated or institution_validate(data, streets=streets, credit_owners=credit_owners)
     if not scope_of(actor, Action.CREATE_INSTITUTION).covers_region(inst.region_code):
         raise DomainError(MSG_STREET_OUT_OF_SCOPE, field_errors={"street_code": [MSG_STREET_OUT_OF_SCOPE]})
     try:
@@ -254,15 +286,20 @@ def institution_create(*, actor: Any, data: InstitutionData, audit_action: str =
             inst.save()
     except IntegrityError as exc:  # a concurrent create took the credit code first
         raise Conflict(MSG_CREDIT_CODE_TAKEN % {"name": data.credit_code}) from exc
-    _write_children(inst, classes, offerings)
-    audit.record(actor, audit_action, target=inst, changes=audit.diff({}, _snapshot(inst)))
+    _write_children(inst, classes, offerings, fresh=True, sink=children_sink)
+    entry = audit.build(actor, audit_action, target=inst, changes=audit.diff({}, _snapshot(inst, classes, offerings)))
+    if audit_entries is not None:
+        audit_entries.append(entry)
+    else:
+        audit.append([entry])
     return inst
 
 
 @transaction.atomic
 def institution_update(
     *, actor: Any, institution: Institution, data: InstitutionData, version: int | None = None,
-    audit_action: str = "institution_update",
+    audit_action: str = "institution_update", streets: dict[str, Region] | None = None,
+    credit_owners: dict[str, tuple[int, str]] | None = None, audit_entries: list | None = None,
 ) -> tuple[Institution, bool]:
     """Change an institution's record; returns (institution, changed). A director may change its
     own record except the officers' fields; an officer must keep the street in its scope. A stale
@@ -275,7 +312,7 @@ def institution_update(
         current = InstitutionData.from_instance(inst)
         for name in OFFICER_ONLY_FIELDS:
             setattr(data, name, getattr(current, name))
-    inst, classes, offerings = institution_validate(data, instance=inst)
+    inst, classes, offerings = institution_validate(data, instance=inst, streets=streets, credit_owners=credit_owners)
     if inst.region_code != before["street"] and not scope_of(actor, Action.CHANGE_INSTITUTION_STATUS).covers_region(inst.region_code):
         raise DomainError(MSG_STREET_OUT_OF_SCOPE, field_errors={"street_code": [MSG_STREET_OUT_OF_SCOPE]})
     new_classes = sorted(f"{c.name}|{c.class_type}|{c.planned_capacity}|{c.planned_caregivers or ''}" for c in classes)
@@ -292,7 +329,11 @@ def institution_update(
         raise Conflict(MSG_CREDIT_CODE_TAKEN % {"name": data.credit_code}) from exc
     if "classes" in changes or "offerings" in changes:
         _write_children(inst, classes, offerings)
-    audit.record(actor, audit_action, target=inst, changes=changes)
+    entry = audit.build(actor, audit_action, target=inst, changes=changes)
+    if audit_entries is not None:
+        audit_entries.append(entry)
+    else:
+        audit.append([entry])
     return inst, True
 
 
