@@ -155,6 +155,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it even when serving from the finders
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "private-media"  # never served directly (security.md rule 26)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -167,6 +168,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TUOYU_LOG_LEVEL", "WARNING")},
 }
+
+# Spreadsheet loading (issue #9): the largest upload, the row count above which a load runs as a
+# background job with a progress page, how long a job may go without a heartbeat before the
+# reaper marks it interrupted, and how many errors a result page lists.
+TUOYU_IMPORT_MAX_BYTES = int(os.environ.get("TUOYU_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+TUOYU_IMPORT_BACKGROUND_ROWS = int(os.environ.get("TUOYU_IMPORT_BACKGROUND_ROWS", 2000))
+TUOYU_IMPORT_STALE_MINUTES = 15
+TUOYU_IMPORT_MAX_LISTED = 1000
 
 # The city's own settings (rules that a city may change); see tuoyu/core/rules/city.py.
 TUOYU_CITY = {}

@@ -21,7 +21,7 @@ from .divisions import DivisionCodeError, normalize_code, prefix_of
 from .errors import PermissionDenied
 from .models import AuditEntry
 from .permissions import Action
-from .scoping import FORBIDDEN_MESSAGE, Scope, ScopedQuerySet, scope_of
+from .scoping import FORBIDDEN_MESSAGE, Scope, scope_of
 
 MSG_NUL = _("不能包含空字符（\\0）。")
 
@@ -123,9 +123,7 @@ def audit_list(request, filters: Query[AuditQuery]):
     """The audit trail of the caller's scope, newest first (officers; security.md rule 19)."""
     user = request.auth
     require_scope(user, Action.VIEW_AUDIT)
-    # ScopedQuerySet directly: `AuditEntry.objects` is a plain Manager (audit.py's add_to_class
-    # comes after Django has cached the model's managers).
-    qs = ScopedQuerySet(model=AuditEntry).restrict(user, Action.VIEW_AUDIT)
+    qs = AuditEntry.objects.restrict(user, Action.VIEW_AUDIT)
     exact = {
         "action": filters.action, "result": filters.result, "target_type": filters.target_type,
         "target_id": filters.target_id, "actor_name": filters.actor, "institution_id": filters.institution_id,

@@ -1,5 +1,6 @@
 """The institution registry: institutions, their classes and services, 1+N links and alliances."""
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -99,7 +100,10 @@ class CareClass(models.Model):
     name = models.CharField(_("班级名称"), max_length=50)
     class_type = models.CharField(_("班型"), max_length=16, choices=ClassType.choices)
     planned_capacity = models.PositiveSmallIntegerField(_("计划托位数"))
-    planned_caregivers = models.PositiveSmallIntegerField(_("计划保育人员数"), null=True, blank=True)
+    # Bounded so a typo is a field error on every database (SQLite has no smallint range).
+    planned_caregivers = models.PositiveSmallIntegerField(
+        _("计划保育人员数"), null=True, blank=True, validators=[MaxValueValidator(999)]
+    )
 
     objects = ScopedManager()
     scope_region_field = "institution__region_code"

@@ -47,6 +47,7 @@ MSG_FILING_NUMBER = _("已备案机构须填写备案编号。")
 MSG_LEAD_SELF = _("机构不能牵头自己。")
 MSG_LEAD_NOT_DEMO = _("牵头机构须为示范性托育机构。")
 MSG_NEGATIVE = _("不能为负数。")
+MSG_LEAD_OUT_OF_SCOPE = _("牵头机构须在您负责的区域内。")
 MSG_HAS_DEPENDANTS = _("该机构已有下属点位或历史数据，不能删除；请将状态改为“注销”。")
 
 # Fields an institution director may change on its own record; status, demonstration level,
@@ -207,8 +208,10 @@ def institution_validate(
         elif c.planned_capacity > legal_max:
             _add(errors, f"{key}.planned_capacity", MSG_CAPACITY_OVER_MAX % {
                 "type": ClassType(c.class_type).label, "max": legal_max, "n": c.planned_capacity})
-        classes.append(CareClass(name=c.name, class_type=c.class_type, planned_capacity=c.planned_capacity or 0,
-                                 planned_caregivers=c.planned_caregivers))
+        care_class = CareClass(name=c.name, class_type=c.class_type, planned_capacity=c.planned_capacity or 0,
+                               planned_caregivers=c.planned_caregivers)
+        _clean_child(care_class, key, errors)
+        classes.append(care_class)
 
     offerings: list[ServiceOffering] = []
     seen_types: set[str] = set()
@@ -222,12 +225,32 @@ def institution_validate(
         seen_types.add(o.service_type)
         if o.price is not None and o.price < 0:
             _add(errors, f"{key}.price", MSG_NEGATIVE)
-        offerings.append(ServiceOffering(service_type=o.service_type, price=o.price,
-                                         price_unit=o.price_unit or DEFAULT_PRICE_UNIT[o.service_type]))
+        offering = ServiceOffering(service_type=o.service_type, price=o.price,
+                                   price_unit=o.price_unit or DEFAULT_PRICE_UNIT[o.service_type])
+        _clean_child(offering, key, errors)
+        offerings.append(offering)
     if errors:
         first = next(iter(errors.values()))[0]
         raise DomainError(first, field_errors=errors)
     return inst, classes, offerings
+
+
+def _clean_child(obj: CareClass | ServiceOffering, key: str, errors: dict[str, list]) -> None:
+    """The column limits of a class or offering (name length, number ranges, price digits), so a
+    value the database cannot hold is a field error, never a 500."""
+    try:
+        obj.full_clean(exclude=["institution"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for field_name, msgs in exc.message_dict.items():
+            if f"{key}.{field_name}" not in errors:
+                for m in msgs:
+                    _add(errors, f"{key}.{field_name}", m)
+
+
+def _check_lead_in_scope(actor: Any, lead_id: int | None) -> None:
+    """An officer links a point only to a demonstration institution it can see (1+N)."""
+    if lead_id is not None and not Institution.objects.restrict(actor, Action.VIEW_INSTITUTION).filter(pk=lead_id).exists():
+        raise DomainError(MSG_LEAD_OUT_OF_SCOPE, field_errors={"lead_institution_id": [MSG_LEAD_OUT_OF_SCOPE]})
 
 
 def _snapshot(inst: Institution, classes: list[CareClass] | None = None,
@@ -281,6 +304,7 @@ def institution_create(
     inst, classes, offerings = validated or institution_validate(data, streets=streets, credit_owners=credit_owners)
     if not scope_of(actor, Action.CREATE_INSTITUTION).covers_region(inst.region_code):
         raise DomainError(MSG_STREET_OUT_OF_SCOPE, field_errors={"street_code": [MSG_STREET_OUT_OF_SCOPE]})
+    _check_lead_in_scope(actor, data.lead_institution_id)
     try:
         with transaction.atomic():
             inst.save()
@@ -315,6 +339,8 @@ def institution_update(
     inst, classes, offerings = institution_validate(data, instance=inst, streets=streets, credit_owners=credit_owners)
     if inst.region_code != before["street"] and not scope_of(actor, Action.CHANGE_INSTITUTION_STATUS).covers_region(inst.region_code):
         raise DomainError(MSG_STREET_OUT_OF_SCOPE, field_errors={"street_code": [MSG_STREET_OUT_OF_SCOPE]})
+    if inst.lead_institution_id != before["lead_institution_id"]:
+        _check_lead_in_scope(actor, inst.lead_institution_id)
     new_classes = sorted(f"{c.name}|{c.class_type}|{c.planned_capacity}|{c.planned_caregivers or ''}" for c in classes)
     new_offerings = sorted(f"{o.service_type}|{o.price}|{o.price_unit}" for o in offerings)
     after_simple = {name: getattr(inst, name) for name in _MODEL_FIELDS} | {"street": inst.region_code}

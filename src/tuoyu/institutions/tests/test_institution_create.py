@@ -79,3 +79,19 @@ def test_duplicate_credit_code_is_refused_naming_the_holder(world):
     with pytest.raises(DomainError) as exc:
         institution_create(actor=world.users[Role.CITY_OFFICER], data=_data(world, credit_code=holder.credit_code))
     assert holder.name in exc.value.field_errors["credit_code"][0]
+
+
+def test_class_values_beyond_the_columns_are_field_errors(world):
+    data = _data(world, classes=[ClassData("托小" * 40, "toddler", 15, 40000)], offerings=[OfferingData("full_day", Decimal("123456789"))])
+    with pytest.raises(DomainError) as exc:
+        institution_create(actor=world.users[Role.CITY_OFFICER], data=data)
+    assert {"classes.0.name", "classes.0.planned_caregivers", "offerings.0.price"} <= set(exc.value.field_errors)
+
+
+def test_district_officer_cannot_link_a_point_to_another_districts_lead(world):
+    lead = world.institutions["b1"]
+    lead.demonstration_level = "city"
+    lead.save()
+    with pytest.raises(DomainError) as exc:
+        institution_create(actor=world.users[Role.DISTRICT_OFFICER], data=_data(world, lead_institution_id=lead.pk))
+    assert "lead_institution_id" in exc.value.field_errors
