@@ -21,6 +21,19 @@ class RequestContextMiddleware:
         return response
 
 
+class ChineseFirstMiddleware:
+    """Chinese unless the user chose English with the language switch (its cookie). The browser's
+    Accept-Language is not consulted: office PCs and kiosks often run English systems, and
+    Tuoyu's first language is zh-Hans. Sits before LocaleMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
 # No inline script or style anywhere: every script and stylesheet is a local static file.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -24,6 +24,8 @@ class Action(models.TextChoices):
     IMPORT_INSTITUTIONS = "import_institutions", _("批量导入机构")
     EXPORT_DATA = "export_data", _("导出数据")
     VIEW_AUDIT = "view_audit", _("查看审计记录")
+    MANAGE_ACCOUNTS = "manage_accounts", _("管理账号与角色授权")
+    MANAGE_ALLIANCES = "manage_alliances", _("管理托育联盟与1+N网络")
 
 
 # Actions anyone may do, logged in or not; scoped models say what "public" means for them.
@@ -46,6 +48,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.IMPORT_INSTITUTIONS: frozenset({Role.CITY_OFFICER, Role.DISTRICT_OFFICER}),
     Action.EXPORT_DATA: frozenset(_OFFICERS),
     Action.VIEW_AUDIT: frozenset(_OFFICERS),
+    # The city creates district accounts, a district its streets' and institutions' accounts;
+    # a grant can only be given inside the granting officer's own scope.
+    Action.MANAGE_ACCOUNTS: frozenset({Role.CITY_OFFICER, Role.DISTRICT_OFFICER}),
+    Action.MANAGE_ALLIANCES: frozenset({Role.CITY_OFFICER, Role.DISTRICT_OFFICER}),
 }
 
 
