@@ -61,3 +61,14 @@ def test_audit_page_is_forbidden_to_institution_roles_and_the_denial_is_audited(
     client.force_login(world.users["institution_director"])
     assert client.get(reverse("core:audit")).status_code == 403
     assert AuditEntry.objects.filter(action="denied:view_audit", result="denied").exists()
+
+
+@pytest.mark.django_db
+def test_a_change_of_classes_and_prices_reads_on_the_audit_page(client, world):  # noqa: F811
+    from tuoyu.institutions.services import ClassData, OfferingData
+
+    _change(world, "a1", classes=[ClassData("乳儿班", "infant", 9, 3)], offerings=[OfferingData("hourly", 45)])
+    client.force_login(world.users["city_officer"])
+    r = client.get(reverse("core:audit"), {"action": "institution_update"})
+    assert r.status_code == 200
+    assert "乳儿班|infant|9|3" in r.content.decode()

@@ -18,14 +18,15 @@ from django.test import Client
 
 from tuoyu import conftest as package_conftest
 from tuoyu.accounts.api import CREDENTIALS, OWN_ACCOUNT
-from tuoyu.accounts.models import ApiToken, RoleGrant
+from tuoyu.accounts.models import ApiToken, RoleGrant, User
 from tuoyu.accounts.services import hash_token
 from tuoyu.accounts.tests.apiclient import ApiClient, token_for
 from tuoyu.accounts.tests.factories import PASSWORD
 from tuoyu.core.permissions import Action
 from tuoyu.core.roles import Role
-from tuoyu.institutions.models import CareClass, Institution, ServiceOffering
-from tuoyu.institutions.services import InstitutionData
+from tuoyu.core.scoping import SYSTEM
+from tuoyu.institutions.models import Alliance, CareClass, Institution, ServiceOffering
+from tuoyu.institutions.services import InstitutionData, alliance_create
 from tuoyu.institutions.tests.factories import make_uscc
 from tuoyu.regions.models import Region, RegionPopulation
 
@@ -71,6 +72,39 @@ EXPECTED_TABLE = {
         "204 204 403 403 403 403 403 403 404 | 404 404 404 404 404 404 404 404 | 401",
     ("GET", "/api/v1/audit"):
         "200 200 200 403 403 403 403 403 403 | 200 200 200 403 403 403 403 403 | 401",
+    # Accounts: the target is institution a1's staff member; the city and district officers manage
+    # it, the other city's and district's officers get 404, roles that never manage accounts 403.
+    # A new account gets a first grant on institution a2 (district A): outside officers cannot name it.
+    ("GET", "/api/v1/users"):
+        "200 200 403 403 403 403 403 403 403 | 200 200 403 403 403 403 403 403 | 401",
+    ("POST", "/api/v1/users"):
+        "201 201 403 403 403 403 403 403 403 | 400 400 403 403 403 403 403 403 | 401",
+    ("GET", "/api/v1/users/{user_id}"):
+        "200 200 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 401",
+    ("PATCH", "/api/v1/users/{user_id}"):
+        "200 200 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 401",
+    ("POST", "/api/v1/users/{user_id}/deactivate"):
+        "200 200 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 401",
+    ("POST", "/api/v1/users/{user_id}/grants"):
+        "201 201 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 401",
+    ("DELETE", "/api/v1/users/{user_id}/grants/{grant_id}"):
+        "200 200 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 401",
+    ("POST", "/api/v1/users/{user_id}/grants/{grant_id}/revoke"):
+        "200 200 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 401",
+    # Alliances: the one in district A has a1 as member, so everyone who sees a1 sees it; the
+    # officers of its region (city, district) manage it. A new one goes in district A.
+    ("GET", "/api/v1/alliances"):
+        "200 200 200 200 200 200 200 200 403 | 200 200 200 200 200 200 200 200 | 401",
+    ("POST", "/api/v1/alliances"):
+        "201 201 403 403 403 403 403 403 403 | 400 400 403 403 403 403 403 403 | 401",
+    ("GET", "/api/v1/alliances/{alliance_id}"):
+        "200 200 200 200 200 200 200 200 404 | 404 404 404 404 404 404 404 404 | 401",
+    ("PUT", "/api/v1/alliances/{alliance_id}"):
+        "200 200 403 403 403 403 403 403 404 | 404 404 404 404 404 404 404 404 | 401",
+    ("PUT", "/api/v1/alliances/{alliance_id}/members"):
+        "200 200 403 403 403 403 403 403 404 | 404 404 404 404 404 404 404 404 | 401",
+    ("DELETE", "/api/v1/alliances/{alliance_id}"):
+        "204 204 403 403 403 403 403 403 404 | 404 404 404 404 404 404 404 404 | 401",
 }
 
 
@@ -131,8 +165,12 @@ def snapshot(world) -> dict:
     return {
         "counts": [m.objects.count() for m in (Institution, CareClass, ServiceOffering, Region, RegionPopulation, RoleGrant)],
         "live_tokens": sorted(ApiToken.objects.filter(revoked_at__isnull=True).values_list("pk", flat=True)),
+        "users": list(User.objects.order_by("pk").values("pk", "username", "display_name", "is_active")),
+        "grants": list(RoleGrant.objects.order_by("pk").values()),
         "institutions": list(Institution.objects.order_by("pk").values()),
         "classes": list(CareClass.objects.order_by("pk").values()),
+        "alliances": list(Alliance.objects.order_by("pk").values()),
+        "alliance_members": sorted(Alliance.members.through.objects.values_list("alliance_id", "institution_id")),
     }
 
 
@@ -146,6 +184,10 @@ def call(world, op: tuple[str, str], principal: str):
                  "name": "矩阵"}
         return lambda: ApiClient().post("/auth/token", creds)
     api = ApiClient(user) if user else ApiClient()
+    if path.startswith("/api/v1/users"):
+        return user_call(world, api, op)
+    if path.startswith("/api/v1/alliances"):
+        return alliance_call(world, api, op)
     url = path.replace("{institution_id}", str(a1.pk)).replace("{code}", world.streets[0].code)
     if "{token_id}" in path:
         spare = token_for(user or world.users["city_officer"], name="spare")
@@ -156,6 +198,49 @@ def call(world, op: tuple[str, str], principal: str):
         return lambda: api.delete(url)
     body = new_institution_body() if method == "POST" else edit_body(a1)
     return lambda: getattr(api, method.lower())(url, body)
+
+
+def alliance_call(world, api: ApiClient, op: tuple[str, str]):
+    """An alliance in district A with member a1; writes name district A and streets a1/a2."""
+    method, path = op
+    alliance = alliance_create(actor=SYSTEM, name="锦江托育联盟", region=world.districts[0],
+                               member_ids=[world.institutions["a1"].pk])
+    url = path.replace("{alliance_id}", str(alliance.pk))
+    if method == "GET":
+        return lambda: api.get(url)
+    if method == "DELETE":
+        return lambda: api.delete(url)
+    if method == "POST":
+        body = {"name": "书院街托育联盟", "region_code": world.districts[0].code,
+                "member_ids": [world.institutions["a1"].pk, world.institutions["a2"].pk]}
+    elif path.endswith("/members"):
+        body = {"member_ids": [world.institutions["a1"].pk, world.institutions["a2"].pk]}
+    else:
+        body = {"name": "锦江区托育服务联盟", "region_code": world.districts[0].code, "description": "改过的简介"}
+    return lambda: getattr(api, method.lower())(url, body)
+
+
+def user_call(world, api: ApiClient, op: tuple[str, str]):
+    """Account operations on institution a1's staff member and its grant; a new account or grant
+    goes on institution a2 (district A)."""
+    method, path = op
+    staff = world.users["institution_staff"]
+    a2 = world.institutions["a2"].pk
+    url = path.replace("{user_id}", str(staff.pk)).replace("{grant_id}", str(staff.grants.get().pk))
+    if method == "GET":
+        return lambda: api.get(url)
+    if method == "DELETE":
+        return lambda: api.delete(url)
+    if method == "PATCH":
+        return lambda: api.patch(url, {"display_name": "改过的姓名"})
+    if path == "/api/v1/users":
+        body = {"username": "matrix.user", "display_name": "矩阵用户", "password": "Lantern-river-2031",
+                "grant": {"role": "institution_staff", "institution_id": a2}}
+    elif path.endswith("/grants"):
+        body = {"role": "assessment_expert", "institution_id": a2}
+    else:
+        body = {}
+    return lambda: api.post(url, body)
 
 
 CASES = [(op, p) for op in EXPECTED for p in PRINCIPALS]

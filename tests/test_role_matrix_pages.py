@@ -44,12 +44,16 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tuoyu.accounts.models import ApiToken, RoleGrant, User
+from tuoyu.accounts.tests.apiclient import token_for
+from tuoyu.accounts.tests.factories import PASSWORD
 from tuoyu.conftest import world  # noqa: F401 - the scoping fixture lives beside the package's tests
 from tuoyu.core.roles import Role
+from tuoyu.core.scoping import SYSTEM
 from tuoyu.institutions.choices import ClassType, Ownership, RegistrationType, ServiceModel, Status
 from tuoyu.institutions.forms import form_data_for
-from tuoyu.institutions.models import Institution
-from tuoyu.institutions.services import ClassData, InstitutionData
+from tuoyu.institutions.models import Alliance, Institution
+from tuoyu.institutions.services import ClassData, InstitutionData, alliance_create
 from tuoyu.institutions.tests.factories import make_uscc
 
 from .role_matrix_sheets import ROWS as SHEET_ROWS
@@ -100,6 +104,74 @@ def _a1_row(w: Any) -> dict:
     return Institution.objects.filter(pk=w.institutions["a1"].pk).values().first()
 
 
+def _alliance_a(w: Any) -> dict:
+    """The alliance of district A, member a1 (made once per row, before the requests)."""
+    alliance = Alliance.objects.filter(name="锦江托育联盟").first() or alliance_create(
+        actor=SYSTEM, name="锦江托育联盟", region=w.districts[0], member_ids=[w.institutions["a1"].pk])
+    return {"pk": alliance.pk}
+
+
+def _new_alliance(w: Any) -> dict:
+    return {"name": "书院街托育联盟", "region_code": w.districts[0].code, "description": ""}
+
+
+def _edit_alliance(w: Any) -> dict:
+    return {"name": "锦江区托育服务联盟", "region_code": w.districts[0].code, "description": "改过的简介"}
+
+
+def _alliance_members(w: Any) -> dict:
+    return {"members": [w.institutions["a1"].pk], "add": [w.institutions["a2"].pk]}
+
+
+def _alliances(w: Any) -> list:
+    return [list(Alliance.objects.order_by("pk").values()),
+            sorted(Alliance.members.through.objects.values_list("alliance_id", "institution_id"))]
+
+
+def _staff_a1(w: Any) -> dict:
+    """Institution a1's staff member: the account the officers' pages act on."""
+    return {"pk": w.users["institution_staff"].pk}
+
+
+def _staff_grant(w: Any) -> dict:
+    staff = w.users["institution_staff"]
+    return {"pk": staff.pk, "grant_pk": staff.grants.get().pk}
+
+
+def _city_officers_token(w: Any) -> dict:
+    """A token of the city officer (made once per row): only its owner may revoke it."""
+    token = ApiToken.objects.filter(user=w.users["city_officer"], name="矩阵").first()
+    if token is None:
+        token_for(w.users["city_officer"], name="矩阵")
+        token = ApiToken.objects.get(user=w.users["city_officer"], name="矩阵")
+    return {"pk": token.pk}
+
+
+def _new_account(w: Any) -> dict:
+    return {"username": "matrix.user", "display_name": "矩阵用户", "new_password": "Lantern-river-2031",
+            "new_password2": "Lantern-river-2031", "role": Role.INSTITUTION_STAFF, "region": "",
+            "institution": w.institutions["a2"].pk, "valid_from": "", "valid_until": ""}
+
+
+def _new_grant(w: Any) -> dict:
+    return {"role": Role.ASSESSMENT_EXPERT, "region": "", "institution": w.institutions["a2"].pk,
+            "valid_from": "", "valid_until": ""}
+
+
+def _new_password(w: Any) -> dict:
+    return {"new_password": "Lantern-river-2031", "new_password2": "Lantern-river-2031"}
+
+
+def _own_password(w: Any) -> dict:
+    return {"old_password": PASSWORD, "new_password": "Lantern-river-2031", "new_password2": "Lantern-river-2031"}
+
+
+def _accounts(w: Any) -> list:
+    return [list(User.objects.order_by("pk").values("pk", "username", "display_name", "is_active", "password")),
+            list(RoleGrant.objects.order_by("pk").values()),
+            sorted(ApiToken.objects.filter(revoked_at__isnull=True).values_list("pk", flat=True))]
+
+
 PAGE_ROWS: list[dict[str, Any]] = [
     {"name": "home",
      "expect": "200 200 200 200 200 200 200 200 200 | 200 200 200 200 200 200 200 200 | 302"},
@@ -137,6 +209,86 @@ PAGE_ROWS: list[dict[str, Any]] = [
      "expect": "302 302 403 403 403 403 403 403 404 | 404 404 404 404 404 404 404 404 | 302"},
     {"name": "core:audit",
      "expect": "200 200 200 403 403 403 403 403 403 | 200 200 200 403 403 403 403 403 | 302"},
+    # Alliances: the one in district A has a1 as member, so whoever sees a1 sees it; the officers
+    # of its region (city, district) manage it.
+    {"name": "institutions:alliances",
+     "expect": "200 200 200 200 200 200 200 200 403 | 200 200 200 200 200 200 200 200 | 302"},
+    {"name": "institutions:alliance_detail", "kwargs": _alliance_a,
+     "expect": "200 200 200 200 200 200 200 200 404 | 404 404 404 404 404 404 404 404 | 302"},
+    {"name": "institutions:alliance_create",
+     "expect": "200 200 403 403 403 403 403 403 403 | 200 200 403 403 403 403 403 403 | 302"},
+    {"name": "institutions:alliance_create", "method": "POST", "data": _new_alliance, "unchanged": _alliances,
+     "note": "a new alliance in district A: another city's or district's officer cannot choose it",
+     "expect": "302 302 403 403 403 403 403 403 403 | 400 400 403 403 403 403 403 403 | 302"},
+    {"name": "institutions:alliance_edit", "kwargs": _alliance_a,
+     "expect": "200 200 403 403 403 403 403 403 404 | 404 404 404 404 404 404 404 404 | 302"},
+    {"name": "institutions:alliance_edit", "kwargs": _alliance_a, "method": "POST", "data": _edit_alliance,
+     "unchanged": _alliances,
+     "expect": "302 302 403 403 403 403 403 403 404 | 404 404 404 404 404 404 404 404 | 302"},
+    {"name": "institutions:alliance_members", "kwargs": _alliance_a,
+     "expect": "200 200 403 403 403 403 403 403 404 | 404 404 404 404 404 404 404 404 | 302"},
+    {"name": "institutions:alliance_members", "kwargs": _alliance_a, "method": "POST", "data": _alliance_members,
+     "unchanged": _alliances,
+     "expect": "302 302 403 403 403 403 403 403 404 | 404 404 404 404 404 404 404 404 | 302"},
+    {"name": "institutions:alliance_delete", "kwargs": _alliance_a,
+     "expect": "200 200 403 403 403 403 403 403 404 | 404 404 404 404 404 404 404 404 | 302"},
+    {"name": "institutions:alliance_delete", "kwargs": _alliance_a, "method": "POST", "unchanged": _alliances,
+     "expect": "302 302 403 403 403 403 403 403 404 | 404 404 404 404 404 404 404 404 | 302"},
+    {"name": "stats:network", "note": "a region's figures: officers and trainers",
+     "expect": "200 200 200 403 403 403 403 200 403 | 200 200 200 403 403 403 403 200 | 302"},
+    # Accounts: the officers' pages act on institution a1's staff member (city and district manage
+    # it; the other city's and district's officers get 404; roles that never manage accounts 403).
+    {"name": "accounts:users",
+     "expect": "200 200 403 403 403 403 403 403 403 | 200 200 403 403 403 403 403 403 | 302"},
+    {"name": "accounts:user_create",
+     "expect": "200 200 403 403 403 403 403 403 403 | 200 200 403 403 403 403 403 403 | 302"},
+    {"name": "accounts:user_create", "method": "POST", "data": _new_account, "unchanged": _accounts,
+     "note": "a first grant on institution a2: outside officers are not offered it (a field error)",
+     "expect": "302 302 403 403 403 403 403 403 403 | 400 400 403 403 403 403 403 403 | 302"},
+    {"name": "accounts:user_detail", "kwargs": _staff_a1,
+     "expect": "200 200 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 302"},
+    {"name": "accounts:user_edit", "kwargs": _staff_a1,
+     "expect": "200 200 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 302"},
+    {"name": "accounts:user_edit", "kwargs": _staff_a1, "method": "POST", "data": lambda w: {"display_name": "改过的姓名"},
+     "unchanged": _accounts,
+     "expect": "302 302 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 302"},
+    {"name": "accounts:user_password", "kwargs": _staff_a1,
+     "expect": "200 200 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 302"},
+    {"name": "accounts:user_password", "kwargs": _staff_a1, "method": "POST", "data": _new_password,
+     "unchanged": _accounts,
+     "expect": "302 302 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 302"},
+    {"name": "accounts:user_deactivate", "kwargs": _staff_a1,
+     "expect": "200 200 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 302"},
+    {"name": "accounts:user_deactivate", "kwargs": _staff_a1, "method": "POST", "unchanged": _accounts,
+     "expect": "302 302 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 302"},
+    {"name": "accounts:user_reactivate", "kwargs": _staff_a1,
+     "expect": "200 200 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 302"},
+    {"name": "accounts:user_reactivate", "kwargs": _staff_a1, "method": "POST", "unchanged": _accounts,
+     "expect": "302 302 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 302"},
+    {"name": "accounts:grant_add", "kwargs": _staff_a1,
+     "expect": "200 200 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 302"},
+    {"name": "accounts:grant_add", "kwargs": _staff_a1, "method": "POST", "data": _new_grant, "unchanged": _accounts,
+     "expect": "302 302 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 302"},
+    {"name": "accounts:grant_revoke", "kwargs": _staff_grant,
+     "expect": "200 200 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 302"},
+    {"name": "accounts:grant_revoke", "kwargs": _staff_grant, "method": "POST", "unchanged": _accounts,
+     "expect": "302 302 403 403 403 403 403 403 403 | 404 404 403 403 403 403 403 403 | 302"},
+    # Everyone's own account.
+    {"name": "accounts:me",
+     "expect": "200 200 200 200 200 200 200 200 200 | 200 200 200 200 200 200 200 200 | 302"},
+    {"name": "accounts:me_password",
+     "expect": "200 200 200 200 200 200 200 200 200 | 200 200 200 200 200 200 200 200 | 302"},
+    {"name": "accounts:me_password", "method": "POST", "data": _own_password, "unchanged": _accounts,
+     "expect": "302 302 302 302 302 302 302 302 302 | 302 302 302 302 302 302 302 302 | 302"},
+    {"name": "accounts:token_create",
+     "expect": "200 200 200 200 200 200 200 200 200 | 200 200 200 200 200 200 200 200 | 302"},
+    {"name": "accounts:token_create", "method": "POST", "data": lambda w: {"name": "矩阵脚本"}, "unchanged": _accounts,
+     "note": "each principal has one grant, so the token is bound to it without choosing; the page shows the token",
+     "expect": "200 200 200 200 200 200 200 200 200 | 200 200 200 200 200 200 200 200 | 302"},
+    {"name": "accounts:token_revoke", "kwargs": _city_officers_token, "note": "the city officer's own token",
+     "expect": "200 404 404 404 404 404 404 404 404 | 404 404 404 404 404 404 404 404 | 302"},
+    {"name": "accounts:token_revoke", "kwargs": _city_officers_token, "method": "POST", "unchanged": _accounts,
+     "expect": "302 404 404 404 404 404 404 404 404 | 404 404 404 404 404 404 404 404 | 302"},
 ]
 
 ALL_ROWS = [*PAGE_ROWS, *SHEET_ROWS]

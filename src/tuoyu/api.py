@@ -15,9 +15,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from tuoyu.accounts.api import router as accounts_router
+from tuoyu.accounts.api import users_router
 from tuoyu.accounts.auth import api_auth
 from tuoyu.core.api import router as audit_router
 from tuoyu.core.errors import DomainError
+from tuoyu.institutions.api import alliance_router
 from tuoyu.institutions.api import router as institutions_router
 from tuoyu.regions.api import router as regions_router
 
@@ -42,8 +44,10 @@ api = NinjaAPI(
 )
 
 api.add_router("/auth", accounts_router)
+api.add_router("/users", users_router)
 api.add_router("/regions", regions_router)
 api.add_router("/institutions", institutions_router)
+api.add_router("/alliances", alliance_router)
 api.add_router("/audit", audit_router)
 
 

@@ -70,3 +70,14 @@ def pytest_configure(config):
     expected = os.environ.get("TUOYU_EXPECT_DB")
     if expected and settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1] != expected:
         raise pytest.UsageError(f"expected the {expected} database, got {settings.DATABASES['default']['ENGINE']}")
+
+
+@pytest.fixture(autouse=True)
+def _chinese_after_each_test():
+    """A request with the English cookie leaves English active in the worker thread; the next
+    test must start in the platform's first language again."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -24,7 +24,8 @@ from tuoyu.core.scoping import SYSTEM
 from tuoyu.core.sheets import LoadResult
 from tuoyu.institutions.choices import DemonstrationLevel, Status
 from tuoyu.institutions.models import Alliance, Institution
-from tuoyu.institutions.services import ClassData, InstitutionData, OfferingData, alliance_create
+from tuoyu.institutions.services import ClassData, InstitutionData, OfferingData
+from tuoyu.institutions.services.alliances import alliance_create
 from tuoyu.institutions.services.imports import InstitutionRow, institutions_load
 from tuoyu.regions.models import Region
 from tuoyu.regions.services import DivisionRow, PopulationRow, populations_load, regions_load
@@ -53,7 +54,8 @@ class SeedReport:
     loads: dict[str, LoadResult] = field(default_factory=dict)
     alliances_created: int = 0
     # Alliances that exist with fewer members than planned (seeded `small` first, then `city`):
-    # the registry has no service yet that adds members to an existing alliance.
+    # an existing alliance is left as it is (an officer may have changed its members since), and
+    # named here so its members can be set on its page or with `alliance_members_set`.
     alliances_short: list[str] = field(default_factory=list)
     users_created: int = 0
     grants_created: int = 0

@@ -1,4 +1,5 @@
-"""The institution registry in the API (issue #2 items 5, 8 and 10).
+"""The institution registry in the API (issue #2 items 5, 8 and 10), and its alliances
+(`alliance_router`, mounted at /api/v1/alliances).
 
 Thin router: lists filter with the page's `InstitutionFilter`, reads go through `selectors`, writes
 through `services` — so the API checks exactly what the forms check. Outside the caller's scope an
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import QueryDict
 from ninja import Field, Path, Query, Router, Schema
@@ -19,7 +21,7 @@ from pydantic import ConfigDict
 
 from tuoyu.core.api import CleanStr, DivisionCodeParam, error_responses, require_scope
 from tuoyu.core.apipagination import MAX_ID, Page, PageParams, paginate
-from tuoyu.core.divisions import DivisionCodeError, normalize_code
+from tuoyu.core.divisions import DivisionCodeError, normalize_code, prefix_of
 from tuoyu.core.errors import DomainError
 from tuoyu.core.permissions import Action
 
@@ -37,7 +39,7 @@ from .choices import (
     Status as InstitutionStatus,
 )
 from .filters import InstitutionFilter
-from .models import CareClass, Institution, ServiceOffering
+from .models import Alliance, CareClass, Institution, ServiceOffering
 
 router = Router(tags=["institutions"])
 
@@ -341,4 +343,162 @@ def institution_delete(request, institution_id: int = InstitutionId):
     user = request.auth
     inst = selectors.institution_get(user, institution_id, action=Action.DELETE_INSTITUTION)
     services.institution_delete(actor=user, institution=inst)
+    return Status(204, None)
+
+
+# ==== alliances (托育联盟) under /api/v1/alliances ================================================
+# Mounted by tuoyu/api.py as its own router. Visible to whoever sees the alliance's region or one of
+# its members; created, changed and deleted by the officers of its region (Action.MANAGE_ALLIANCES).
+
+alliance_router = Router(tags=["alliances"])
+
+AllianceId = Path(..., ge=1, le=MAX_ID, description="联盟编号")
+MemberId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class AllianceQuery(PageParams):
+    q: CleanStr | None = Field(None, max_length=MAX_Q_LENGTH, description="名称或简介包含")
+    region: DivisionCodeParam = Field(None, description="所在区域代码（6、9或12位），含下级")
+
+
+class AllianceMemberOut(Schema):
+    id: int
+    name: str
+    status: InstitutionStatus
+    service_model: ServiceModel
+    demonstration_level: DemonstrationLevel
+    district: RegionRefOut | None
+    street: RegionRefOut
+
+    @staticmethod
+    def resolve_district(obj: Institution) -> object:
+        return obj.street.parent
+
+
+class AllianceListOut(Schema):
+    id: int
+    name: str
+    region: RegionRefOut = Field(..., description="所在区域")
+    description: str
+    member_count: int
+    created_at: datetime
+
+    @staticmethod
+    def resolve_member_count(obj: Alliance) -> int:
+        if hasattr(obj, "member_count"):
+            return obj.member_count or 0
+        return len(obj.members.all())
+
+
+class AllianceOut(AllianceListOut):
+    members: list[AllianceMemberOut]
+
+    @staticmethod
+    def resolve_members(obj: Alliance) -> list:
+        return list(obj.members.all())
+
+
+class AllianceIn(Schema):
+    """An alliance's own fields. The service checks the rest and answers with field errors: a
+    unique name, a city, district or street in your scope that still holds every member."""
+
+    model_config = _STRICT
+
+    name: CleanStr = Field(..., description="联盟名称（全市唯一）")
+    region_code: CleanStr = Field(..., max_length=20, description="所在区域的区划代码（市、区/县或街道，6、9或12位）")
+    description: CleanStr = Field("", description=f"简介，最多{services.MAX_DESCRIPTION_LENGTH}字")
+
+
+class AllianceCreateIn(AllianceIn):
+    member_ids: list[MemberId] = Field(
+        default_factory=list, max_length=services.MAX_ALLIANCE_MEMBERS,
+        description="成员机构编号：须在您的范围内且位于联盟所在区域",
+    )
+
+
+class AllianceMembersIn(Schema):
+    """The whole member list (replaces the current one)."""
+
+    model_config = _STRICT
+
+    member_ids: list[MemberId] = Field(..., max_length=services.MAX_ALLIANCE_MEMBERS)
+
+
+@alliance_router.get(
+    "",
+    response={200: Page[AllianceListOut], **error_responses(401, 403, 422)},
+    openapi_extra={"x-tuoyu-action": Action.VIEW_INSTITUTION.value},
+    summary="托育联盟（本人范围内可见的）",
+)
+def alliance_list(request, filters: Query[AllianceQuery]):
+    """Alliances of the caller's regions, and those its institutions belong to, by name."""
+    user = request.auth
+    require_scope(user, Action.VIEW_INSTITUTION)
+    prefix = prefix_of(filters.region) if filters.region else ""
+    return paginate(selectors.alliance_list(user, q=filters.q or "", region_prefix=prefix), filters)
+
+
+@alliance_router.post(
+    "",
+    response={201: AllianceOut, **error_responses(400, 401, 403, 409, 422)},
+    openapi_extra={"x-tuoyu-action": Action.MANAGE_ALLIANCES.value},
+    summary="建立托育联盟",
+)
+def alliance_create(request, payload: AllianceCreateIn):
+    user = request.auth
+    require_scope(user, Action.MANAGE_ALLIANCES)
+    alliance = services.alliance_create(
+        actor=user, name=payload.name, region=payload.region_code, description=payload.description,
+        member_ids=payload.member_ids,
+    )
+    return Status(201, selectors.alliance_get(user, alliance.pk))
+
+
+@alliance_router.get(
+    "/{int:alliance_id}",
+    response={200: AllianceOut, **error_responses(401, 404, 422)},
+    openapi_extra={"x-tuoyu-action": Action.VIEW_INSTITUTION.value},
+    summary="联盟详情与成员机构",
+)
+def alliance_detail(request, alliance_id: int = AllianceId):
+    return selectors.alliance_get(request.auth, alliance_id)
+
+
+@alliance_router.put(
+    "/{int:alliance_id}",
+    response={200: AllianceOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    openapi_extra={"x-tuoyu-action": Action.MANAGE_ALLIANCES.value},
+    summary="修改联盟名称、所在区域与简介",
+)
+def alliance_update(request, payload: AllianceIn, alliance_id: int = AllianceId):
+    user = request.auth
+    alliance = selectors.alliance_get(user, alliance_id, action=Action.MANAGE_ALLIANCES)
+    services.alliance_update(actor=user, alliance=alliance, name=payload.name, region=payload.region_code,
+                             description=payload.description)
+    return selectors.alliance_get(user, alliance_id)
+
+
+@alliance_router.put(
+    "/{int:alliance_id}/members",
+    response={200: AllianceOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    openapi_extra={"x-tuoyu-action": Action.MANAGE_ALLIANCES.value},
+    summary="设置联盟成员（整体替换）",
+)
+def alliance_members_set(request, payload: AllianceMembersIn, alliance_id: int = AllianceId):
+    user = request.auth
+    alliance = selectors.alliance_get(user, alliance_id, action=Action.MANAGE_ALLIANCES)
+    services.alliance_members_set(actor=user, alliance=alliance, member_ids=payload.member_ids)
+    return selectors.alliance_get(user, alliance_id)
+
+
+@alliance_router.delete(
+    "/{int:alliance_id}",
+    response={204: None, **error_responses(401, 403, 404, 422)},
+    openapi_extra={"x-tuoyu-action": Action.MANAGE_ALLIANCES.value},
+    summary="删除托育联盟（成员机构不受影响）",
+)
+def alliance_delete(request, alliance_id: int = AllianceId):
+    user = request.auth
+    alliance = selectors.alliance_get(user, alliance_id, action=Action.MANAGE_ALLIANCES)
+    services.alliance_delete(actor=user, alliance=alliance)
     return Status(204, None)

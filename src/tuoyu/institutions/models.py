@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tuoyu.core.scoping import ScopedManager
+from tuoyu.core.permissions import Action
+from tuoyu.core.scoping import ScopedManager, ScopedQuerySet, scope_of
 from tuoyu.core.validators import validate_latitude, validate_longitude, validate_uscc
 
 from .choices import (
@@ -143,6 +144,26 @@ class ServiceOffering(models.Model):
         return self.get_service_type_display()
 
 
+class AllianceQuerySet(ScopedQuerySet):
+    """An alliance is managed by the officers of its region (`region_code`), and seen by them and
+    by everyone who can see one of its members: a street officer or a director sees the
+    alliances its institutions belong to."""
+
+    def restrict(self, user: object, action: str = Action.VIEW_INSTITUTION) -> ScopedQuerySet:
+        by_region = super().restrict(user, action)
+        if action != Action.VIEW_INSTITUTION:
+            return by_region
+        scope = scope_of(user, action)
+        if scope.is_empty or "" in scope.region_prefixes:
+            return by_region
+        visible = Institution.objects.restrict(user, action).values("pk")
+        via_members = Alliance.members.through.objects.filter(institution_id__in=visible).values("alliance_id")
+        region_q = Q()
+        for prefix in sorted(scope.region_prefixes):
+            region_q |= Q(region_code__startswith=prefix)
+        return self.filter(region_q | Q(pk__in=via_members)) if scope.region_prefixes else self.filter(pk__in=via_members)
+
+
 class Alliance(models.Model):
     """A childcare alliance or consortium (托育联盟/联合体) of institutions (and kindergartens)."""
 
@@ -155,7 +176,7 @@ class Alliance(models.Model):
     members = models.ManyToManyField(Institution, verbose_name=_("成员机构"), related_name="alliances", blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = ScopedManager()
+    objects = models.Manager.from_queryset(AllianceQuerySet)()
     scope_region_field = "region_code"
 
     class Meta:

@@ -1,4 +1,4 @@
-from .views import registry, sheets
+from .views import alliances, registry, sheets
 
 app_name = "institutions"
-urlpatterns = [*registry.urlpatterns, *sheets.urlpatterns]
+urlpatterns = [*registry.urlpatterns, *sheets.urlpatterns, *alliances.urlpatterns]

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core import audit
@@ -583,7 +583,7 @@ def regions_export(*, actor: Any, fmt: str = "xlsx") -> ExportFile:
         {"code": r.code, "name": r.name, "level": r.level, "latitude": r.latitude, "longitude": r.longitude}
         for r in qs
     ]
-    content, name, ctype = _export(DIVISIONS, items, fmt, _g("行政区划"))
+    content, name, ctype = _export(DIVISIONS, items, fmt, gettext("行政区划"))
     record_export(actor, "regions_export", fmt=fmt, rows=len(items),
                   region_code=common_region_code([i["code"] for i in items]), scope_action=Action.EXPORT_DATA)
     return ExportFile(content, name, ctype, len(items))
@@ -599,7 +599,7 @@ def populations_export(*, actor: Any, fmt: str = "xlsx", year: int | None = None
          "births": p.births, "children_under_3": p.children_under_3, "source": p.source}
         for p in qs
     ]
-    content, name, ctype = _export(POPULATION, items, fmt, _g("人口数据"))
+    content, name, ctype = _export(POPULATION, items, fmt, gettext("人口数据"))
     record_export(actor, "population_export", fmt=fmt, rows=len(items),
                   region_code=common_region_code([i["code"] for i in items]), scope_action=Action.EXPORT_DATA,
                   filters={"year": year} if year else None)

@@ -9,7 +9,10 @@ so a figure means the same wherever it appears:
   institutions and for filed ones side by side;
 - enrollment rate (入托率) = children under 3 enrolled / children under 3 in the population × 100%;
 - puhui share = puhui places / total places;
-- filed share = filed institutions / institutions providing care.
+- filed share = filed institutions / institutions providing care;
+- 1+N coverage = community and home-based points linked to a demonstration institution / all such
+  points (counted while they provide care, a demonstration institution itself not being one of the
+  N; `institutions.selectors.network_counts`).
 
 Small cells: a published figure about fewer than `core.rules.indicators.SMALL_CELL_MIN_CHILDREN`
 children is suppressed. Places and population are not counts of children, so the figures here are
@@ -53,6 +56,12 @@ def puhui_share(puhui_places: int | None, total_places: int | None) -> Decimal |
 def filed_share(filed_institutions: int | None, providing_care_institutions: int | None) -> Decimal | None:
     """备案率 in per cent = filed institutions / institutions providing care × 100."""
     return _ratio(filed_institutions, providing_care_institutions, 100, ONE_DECIMAL)
+
+
+def one_plus_n_coverage(linked_points: int | None, points: int | None) -> Decimal | None:
+    """1+N覆盖率 in per cent = community and home-based points led by a demonstration institution /
+    all community and home-based points × 100 (shared/domain/rules.md §6)."""
+    return _ratio(linked_points, points, 100, ONE_DECIMAL)
 
 
 def meets_target(value: Decimal | None) -> bool | None:

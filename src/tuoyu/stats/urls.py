@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "stats"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("network/", views.network, name="network"),
+]

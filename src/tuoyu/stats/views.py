@@ -1,23 +1,29 @@
 """Pages that show figures: the home page of each role and a region's page (places per 1,000
-residents, children under 3). Routed from tuoyu/urls.py as `home` and `region_detail`, because
-both sit above every app whose figures they show."""
+residents, children under 3), routed from tuoyu/urls.py as `home` and `region_detail` because both
+sit above every app whose figures they show; and the 1+N network page (`stats:network`)."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tuoyu.core.permissions import Action
 from tuoyu.core.roles import OFFICER_ROLES, Role
 from tuoyu.core.rules import indicators as indicator_rules
 from tuoyu.core.viewmixins import scoped_view
 from tuoyu.institutions import selectors as institution_selectors
 
+from . import network as network_figures
 from . import selectors
 
 INSIDE_ROLES = {Role.INSTITUTION_DIRECTOR, Role.INSTITUTION_STAFF, Role.HEALTH_MANAGER, Role.ASSESSMENT_EXPERT}
 # Cards on the home page of institution people; more institutions than this go to the list.
 HOME_CARDS_MAX = 6
+# The 1+N page: demonstration institutions per page, and points not yet in a network shown by name.
+NETWORK_PAGE_SIZE = 50
+NETWORK_UNLINKED_SHOWN = 20
 
 
 def _year_param(request) -> int | None:
@@ -73,3 +79,23 @@ def region_detail(request, code: str):
         "links": [reverse("region_detail", args=[f.region.code]) for f in report.children],
     }
     return render(request, "stats/region_detail.html", {"report": report, "region": region, "chart": chart})
+
+
+@scoped_view(Action.VIEW_REGION)
+def network(request):
+    """1+N networks of a region (the user's own region by default): the coverage of community and
+    home-based points by demonstration institutions, per child region, each demonstration
+    institution with the points it leads, and the points no one leads yet."""
+    user = request.user
+    code = request.GET.get("region", "")
+    roots = selectors.region_roots(user)
+    region = selectors.region_get(user, code) if code else (roots[0] if roots else None)
+    ctx: dict = {"region": region, "regions": network_figures.network_regions(user, region)}
+    if region is not None:
+        ctx["report"] = network_figures.network_report(user, region)
+        leads = institution_selectors.network_leads(user, region.prefix)
+        ctx["page_obj"] = page = Paginator(leads, NETWORK_PAGE_SIZE).get_page(request.GET.get("page"))
+        ctx["leads"] = page.object_list
+        ctx["unlinked"] = list(institution_selectors.network_unlinked_points(user, region.prefix)[:NETWORK_UNLINKED_SHOWN])
+        ctx["unlinked_shown"] = NETWORK_UNLINKED_SHOWN
+    return render(request, "stats/network.html", ctx)

@@ -47,5 +47,8 @@ class ApiClient:
     def put(self, path: str, body: Any = None, **kw: Any):
         return self._send("put", path, {} if body is None else body, **kw)
 
+    def patch(self, path: str, body: Any = None, **kw: Any):
+        return self._send("patch", path, {} if body is None else body, **kw)
+
     def delete(self, path: str, **kw: Any):
         return self.client.delete(self._url(path), **kw)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from .results import LoadRejected, LoadResult, SheetError, result_lines
 
@@ -75,7 +75,7 @@ def run_load_command(command: Any, load: Any, path: str, **kwargs: Any) -> LoadR
 
     file = Path(path)
     if not file.is_file():
-        raise CommandError(_g("找不到文件：%(path)s") % {"path": path})
+        raise CommandError(gettext("找不到文件：%(path)s") % {"path": path})
     try:
         result = load(actor=SYSTEM, data=file.read_bytes(), file_name=file.name, **kwargs)
     except LoadRejected as exc:
@@ -99,4 +99,4 @@ def run_export_command(command: Any, export: Any, path: str, **kwargs: Any) -> N
     fmt = "csv" if out.suffix.lower() == ".csv" else "xlsx"
     file = export(actor=SYSTEM, fmt=fmt, **kwargs)
     out.write_bytes(file.content)
-    command.stdout.write(_g("已导出%(n)s行到%(path)s") % {"n": file.rows, "path": out})
+    command.stdout.write(gettext("已导出%(n)s行到%(path)s") % {"n": file.rows, "path": out})

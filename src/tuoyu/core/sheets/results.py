@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..errors import DomainError
@@ -46,7 +46,7 @@ class RowError:
     message: str = ""
 
     def __str__(self) -> str:
-        where = _g("第%(row)s行") % {"row": self.row} if self.row else ""
+        where = gettext("第%(row)s行") % {"row": self.row} if self.row else ""
         message = str(self.message)
         column = str(self.column)
         # "统一社会信用代码校验位错误…" under the column 统一社会信用代码 reads "…：校验位错误…".
@@ -193,8 +193,8 @@ class CellError(ValueError):
 def result_lines(result: LoadResult) -> list[str]:
     """A result in plain lines for the command line: counts, then every listed error and warning."""
     lines = [
-        _g("文件：%(name)s（SHA-256 %(sha)s）") % {"name": result.file_name or "-", "sha": result.file_sha256[:16] or "-"},
-        _g("读取%(rows)s行：新增%(created)s，更新%(updated)s，未变%(unchanged)s，拒收%(rejected)s，停用%(deactivated)s") % {
+        gettext("文件：%(name)s（SHA-256 %(sha)s）") % {"name": result.file_name or "-", "sha": result.file_sha256[:16] or "-"},
+        gettext("读取%(rows)s行：新增%(created)s，更新%(updated)s，未变%(unchanged)s，拒收%(rejected)s，停用%(deactivated)s") % {
             "rows": result.rows, "created": result.created, "updated": result.updated,
             "unchanged": result.unchanged, "rejected": result.rejected, "deactivated": result.deactivated},
     ]
@@ -206,10 +206,10 @@ def result_lines(result: LoadResult) -> list[str]:
         lines.append(str(MSG_REJECTED % {"n": result.error_count}))
         lines += ["  " + where(e) for e in result.errors]
         if result.errors_truncated:
-            lines.append("  " + _g("……另有%(n)s处错误未列出") % {"n": result.error_count - len(result.errors)})
+            lines.append("  " + gettext("……另有%(n)s处错误未列出") % {"n": result.error_count - len(result.errors)})
     if result.warning_count:
-        lines.append(_g("提示%(n)s条：") % {"n": result.warning_count})
+        lines.append(gettext("提示%(n)s条：") % {"n": result.warning_count})
         lines += ["  " + where(w) for w in result.warnings]
         if result.warnings_truncated:
-            lines.append("  " + _g("……另有%(n)s条提示未列出") % {"n": result.warning_count - len(result.warnings)})
+            lines.append("  " + gettext("……另有%(n)s条提示未列出") % {"n": result.warning_count - len(result.warnings)})
     return lines

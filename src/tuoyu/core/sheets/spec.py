@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+
 from ..text import compact
 from .cells import Parser, Text, _plain
 
@@ -28,10 +31,14 @@ class Column:
 
     @property
     def label(self) -> str:
-        return str(self.header)
+        """The header written to files: always Chinese, the offices' exchange language, so a sheet
+        exported from an English page loads anywhere (issue #9: headers as in the template)."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(self.header)
 
     def names(self) -> list[str]:
-        return [str(self.header), self.key, *self.aliases]
+        """Headers accepted when reading: the Chinese one, the page language's, the key, aliases."""
+        return [self.label, str(self.header), self.key, *self.aliases]
 
 
 @dataclass(frozen=True)

@@ -25,3 +25,9 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "check", "--deploy", "--fail-level", "WARNING",
     )
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_pages_are_chinese_unless_english_is_chosen(client):
+    assert "登录" in client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    client.cookies["django_language"] = "en"
+    assert "登录" not in client.get("/login/").content.decode()

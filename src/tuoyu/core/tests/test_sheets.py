@@ -328,3 +328,4 @@ class TestResult:
         again = LoadResult.from_dict(result.as_dict())
         assert again.as_dict() == result.as_dict()
         assert again.errors_truncated and again.sheets == ["机构"]
+

@@ -31,17 +31,42 @@ ACTION_LABELS = {
     "institution_delete": _("删除机构"),
     "institution_import": _("导入机构"),
     "alliance_create": _("建立托育联盟"),
+    "alliance_update": _("修改托育联盟"),
+    "alliance_members_set": _("设置联盟成员"),
+    "alliance_delete": _("删除托育联盟"),
     "user_create": _("创建账号"),
     "role_grant": _("授予角色"),
     "api_token_create": _("创建API令牌"),
     "api_token_revoke": _("撤销API令牌"),
     "export": _("导出数据"),
+    "role_revoke": _("撤销角色"),
+    "user_update": _("修改账号"),
+    "user_deactivate": _("停用账号"),
+    "user_reactivate": _("恢复账号"),
+    "user_set_password": _("设置密码"),
+    "region_create": _("新增区划"),
+    "region_update": _("修改区划"),
+    "region_deactivate": _("停用区划"),
+    "regions_load": _("导入区划"),
+    "regions_export": _("导出区划"),
+    "population_create": _("新增人口数据"),
+    "population_update": _("修改人口数据"),
+    "populations_load": _("导入人口数据"),
+    "population_load": _("导入人口数据"),
+    "populations_export": _("导出人口数据"),
+    "population_export": _("导出人口数据"),
+    "institutions_load": _("导入机构名单"),
+    "institutions_export": _("导出机构名单"),
+    "import_job_create": _("提交导入任务"),
+    "import_job_retry": _("重试导入任务"),
 }
 DENIED_PREFIX = "denied:"
 # Keys of `changes` that are not model field names.
 CHANGE_KEY_FIELDS = {"street": "street", "lead_institution_id": "lead_institution"}
 CHANGE_KEY_LABELS = {"classes": _("班级"), "offerings": _("服务类型与收费"), "scope": _("范围"), "role": _("角色"),
-                     "token": _("令牌"), "username": _("账号"), "members": _("成员"), "name": _("名称")}
+                     "token": _("令牌"), "username": _("账号"), "members": _("成员"), "name": _("名称"),
+                     "valid_until": _("失效日期"), "period": _("期间"), "sessions_ended": _("结束的会话"),
+                     "tokens_revoked": _("撤销的令牌"), "password": _("密码")}
 
 
 def action_label(code: str) -> str:
@@ -100,7 +125,7 @@ def _readable(model: Any, key: str, value: Any) -> Any:
             field = model._meta.get_field(CHANGE_KEY_FIELDS.get(key, key))
         except FieldDoesNotExist:
             return value
-        if field.choices:
+        if getattr(field, "choices", None):  # reverse relations (classes, offerings) have none
             return dict(field.flatchoices).get(value, value)
     return value
 
@@ -113,7 +138,8 @@ def readable_changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
         label: Any = CHANGE_KEY_LABELS.get(key, key)
         if model is not None:
             try:
-                label = model._meta.get_field(CHANGE_KEY_FIELDS.get(key, key)).verbose_name
+                field = model._meta.get_field(CHANGE_KEY_FIELDS.get(key, key))
+                label = getattr(field, "verbose_name", None) or label
             except FieldDoesNotExist:
                 pass
         if isinstance(change, list) and len(change) == 2:

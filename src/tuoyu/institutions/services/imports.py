@@ -25,7 +25,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core import audit
@@ -183,7 +183,7 @@ class StreetIndex:
     def describe(self, streets: Iterable[Region]) -> str:
         streets = list(streets)
         shown = [f"{s.name}（{self.district_of(s)}）" if self.district_of(s) else s.name for s in streets[:MAX_CANDIDATES]]
-        more = _g("等%(n)s个") % {"n": len(streets)} if len(streets) > MAX_CANDIDATES else ""
+        more = gettext("等%(n)s个") % {"n": len(streets)} if len(streets) > MAX_CANDIDATES else ""
         return "、".join(shown) + more
 
     def districts_named(self, name: str) -> list[Region] | None:
@@ -492,15 +492,15 @@ class _Loader:
             if head == "classes" and rest:
                 i = int(rest.split(".")[0])
                 t = data.classes[i].class_type if i < len(data.classes) else ""
-                column = CLASS_KEYS[t][1] if t in CLASS_KEYS else _g("班级")
+                column = CLASS_KEYS[t][1] if t in CLASS_KEYS else gettext("班级")
             elif head == "offerings" and rest:
                 i = int(rest.split(".")[0])
                 t = data.offerings[i].service_type if i < len(data.offerings) else ""
-                column = PRICE_KEYS.get(t, _g("服务类型"))
+                column = PRICE_KEYS.get(t, gettext("服务类型"))
             elif key == "street_code":
                 column = "street_code" if present is None or "street_code" in (present or ()) else "street_name"
             elif key == "lead_institution_id":
-                column = _g("牵头机构")
+                column = gettext("牵头机构")
             elif key in ("__all__", ""):
                 column = ""
             for message in messages:
@@ -527,7 +527,7 @@ class _Loader:
     def _warn_rules(self, r: InstitutionRow, inst: Institution, classes: list[CareClass]) -> None:
         check = institution_rule_check(_Preview(inst, classes))
         for v in check.violations:
-            self.result.warning(r.sheet, r.row, _g("设置标准"), MSG_RULE % {"message": v.message, "source": v.source})
+            self.result.warning(r.sheet, r.row, gettext("设置标准"), MSG_RULE % {"message": v.message, "source": v.source})
 
     # -- the whole sheet -----------------------------------------------------------------------
 
@@ -784,7 +784,7 @@ def institutions_export(*, actor: Any, queryset: Any, fmt: str = "xlsx", filters
         Prefetch("classes", queryset=CareClass.objects.order_by("class_type", "name")), "offerings",
     ).order_by("region_code", "name", "id")
     items = [_export_item(inst) for inst in qs]
-    stem = _g("托育机构")
+    stem = gettext("托育机构")
     if fmt == "csv":
         content, name, ctype = write_csv(INSTITUTIONS, items), export_file_name(stem, "csv"), CSV_CONTENT_TYPE
     else:

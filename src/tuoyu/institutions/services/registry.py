@@ -25,11 +25,11 @@ from tuoyu.core.validators import normalize_phone, normalize_uscc, validate_phon
 from tuoyu.regions.models import Region
 
 from ..choices import DEFAULT_PRICE_UNIT, ClassType, DemonstrationLevel, ServiceType, Status
-from ..models import Alliance, CareClass, Institution, ServiceOffering
+from ..models import CareClass, Institution, ServiceOffering
 
 __all__ = [
     "ClassData", "InstitutionData", "OfferingData", "OFFICER_ONLY_FIELDS", "actor_may_change_officer_fields",
-    "alliance_create", "institution_create", "institution_delete", "institution_update", "institution_validate",
+    "institution_create", "institution_delete", "institution_update", "institution_validate",
 ]
 
 MSG_STALE = _("该机构信息已被他人修改，请刷新页面后再保存。")
@@ -377,17 +377,3 @@ def institution_delete(*, actor: Any, institution: Institution) -> None:
     audit.record(actor, "institution_delete", target=inst, changes=audit.diff(snapshot, {}))
     inst.delete()
 
-
-@transaction.atomic
-def alliance_create(*, actor: Any, name: str, region: Region, description: str = "", member_ids: list[int] | None = None) -> Alliance:
-    """Record an alliance and its members."""
-    alliance = Alliance(name=name, region=region, region_code=region.code, description=description)
-    try:
-        alliance.full_clean(exclude=["region_code"])
-    except ValidationError as exc:
-        raise DomainError.from_validation_error(exc) from exc
-    alliance.save()
-    if member_ids:
-        alliance.members.set(Institution.objects.filter(pk__in=member_ids))
-    audit.record(actor, "alliance_create", target=alliance, changes={"name": [None, name], "members": [None, sorted(member_ids or [])]})
-    return alliance

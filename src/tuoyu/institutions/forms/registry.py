@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.divisions import Level
 
-from .choices import (
+from ..choices import (
     DEFAULT_PRICE_UNIT,
     ClassType,
     DemonstrationLevel,
@@ -26,8 +26,8 @@ from .choices import (
     ServiceType,
     Status,
 )
-from .models import CareClass, Institution, ServiceOffering
-from .services import ClassData, InstitutionData, OfferingData
+from ..models import CareClass, Institution, ServiceOffering
+from ..services import ClassData, InstitutionData, OfferingData
 
 MSG_CHOOSE = _("请选择")
 MSG_CLASS_TYPE_REQUIRED = _("请选择班型。")
