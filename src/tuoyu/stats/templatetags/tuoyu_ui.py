@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.translation import pgettext
 
 from tuoyu.core.roles import Role
 
@@ -32,7 +33,7 @@ def may(user: Any, action: str) -> bool:
 @register.filter
 def role_labels(user: Any) -> str:
     codes = user.role_codes() if getattr(user, "is_authenticated", False) and hasattr(user, "role_codes") else set()
-    return "、".join(str(Role(c).label) for c in Role.values if c in codes)
+    return pgettext("list separator", "、").join(str(Role(c).label) for c in Role.values if c in codes)
 
 
 @register.filter
