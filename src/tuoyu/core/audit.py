@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .context import current_request_context
 from .models import AuditChainHead, AuditEntry
+from .validators import mask_phone
 
 _HASHED_FIELDS = (
     "at", "actor_name", "action", "result", "target_type", "target_id", "region_code",
@@ -100,10 +101,19 @@ def record_denial(user: Any, *, action: str, target_type: str = "", target_id: s
            result=AuditEntry.Result.DENIED)
 
 
+# Phone numbers are personal data (a home-based point's number is often its carer's mobile): the
+# audit trail records that they changed, masked, never the value (security.md rules 12, 19).
+MASKED_FIELDS = frozenset({"contact_phone", "phone", "mobile"})
+
+
+def _masked(key: str, value: Any) -> Any:
+    return mask_phone(str(value)) if key in MASKED_FIELDS and value else value
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """{field: [old, new]} for the fields that changed."""
+    """{field: [old, new]} for the fields that changed (phones masked)."""
     return {
-        k: [_jsonable(before.get(k)), _jsonable(after.get(k))]
+        k: [_masked(k, _jsonable(before.get(k))), _masked(k, _jsonable(after.get(k)))]
         for k in sorted(set(before) | set(after))
         if _jsonable(before.get(k)) != _jsonable(after.get(k))
     }
