@@ -13,12 +13,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from tuoyu.core.errors import NotFound
 from tuoyu.core.models import AuditEntry
 from tuoyu.core.permissions import Action
+from tuoyu.core.roles import GRANT_REGION_LEVELS
 from tuoyu.core.scoping import NOT_FOUND_MESSAGE
 from tuoyu.core.text import compact, normalize
 from tuoyu.regions.models import Region
 
 from .models import ApiToken, RoleGrant, User, live_grant_q
-from .services import GRANT_REGION_LEVELS
 
 SIGN_IN_ACTIONS = ("login", "login_failed", "logout")
 RECENT_SIGN_INS = 10  # rows on a user's page; the whole history is in the audit trail

@@ -7,10 +7,10 @@ page, API and command line alike:
 - **Inside the scope.** The new grant's region, or its institution's region, lies inside the
   region of one of the officer's own MANAGE_ACCOUNTS grants.
 - **At or below the officer's level.** Through that same grant, an officer gives only roles at or
-  below its own (`ROLE_LEVEL`): a district officer may make another district officer of its own
+  below its own (`core.roles.ROLE_LEVEL`): a district officer may make another district officer of its own
   district, street officers and institution roles, never a city officer.
 - **On a region of the role's level.** A district officer is granted on a district, a street
-  officer on a street (`ROLE_REGION_LEVELS`); a trainer on the city, a district or a street.
+  officer on a street (`core.roles.ROLE_REGION_LEVELS`); a trainer on the city, a district or a street.
 - **Never on oneself**, and never backdated (history is what happened).
 
 An account itself (its name, its password, deactivating it) may be changed by an officer who could
@@ -46,7 +46,15 @@ from tuoyu.core.audit import record_denial
 from tuoyu.core.divisions import Level
 from tuoyu.core.errors import DomainError, PermissionDenied
 from tuoyu.core.permissions import Action, role_may
-from tuoyu.core.roles import ROLE_SCOPE_KIND, Role, ScopeKind
+from tuoyu.core.roles import (
+    GRANT_REGION_LEVELS,
+    ROLE_LEVEL,
+    ROLE_REGION_LEVELS,
+    ROLE_SCOPE_KIND,
+    Role,
+    ScopeKind,
+)
+from tuoyu.core.rules import security as security_rules
 from tuoyu.core.scoping import SystemActor
 from tuoyu.core.text import normalize
 
@@ -79,7 +87,6 @@ MSG_TOKEN_NAME_REQUIRED = _("请填写令牌用途。")
 MSG_TOKEN_GRANT = _("令牌只能限定为本人生效中的一项授权。")
 MSG_TOKEN_INACTIVE_USER = _("账号已停用，不能创建令牌。")
 
-TOKEN_LIFETIME = timedelta(days=90)  # security.md rule 11 (setting)
 
 # Username: ASCII, so it can be typed on any keyboard and read aloud over the phone; no personal
 # data (security.md rule 15: a phone number or ID number is not a username).
@@ -88,28 +95,6 @@ DISPLAY_NAME_MAX = 50  # User.display_name max_length
 # security.md rule 8: "up to at least 64"; longer only costs hashing time.
 PASSWORD_MAX = 128
 
-# The officers' hierarchy: a lower number is a higher level. An officer grants only roles whose
-# level is the same as or below its own, inside its own scope.
-ROLE_LEVEL: dict[str, int] = {
-    Role.CITY_OFFICER: 0,
-    Role.DISTRICT_OFFICER: 1,
-    Role.STREET_OFFICER: 2,
-    Role.INSTITUTION_DIRECTOR: 3,
-    Role.INSTITUTION_STAFF: 3,
-    Role.HEALTH_MANAGER: 3,
-    Role.ASSESSMENT_EXPERT: 3,
-    Role.TRAINER: 3,
-    Role.PARENT: 3,
-}
-
-# The levels of region each region-scoped role is granted on.
-ROLE_REGION_LEVELS: dict[str, tuple[str, ...]] = {
-    Role.CITY_OFFICER: (Level.CITY,),
-    Role.DISTRICT_OFFICER: (Level.DISTRICT,),
-    Role.STREET_OFFICER: (Level.STREET,),
-    Role.TRAINER: (Level.CITY, Level.DISTRICT, Level.STREET),
-}
-GRANT_REGION_LEVELS = (Level.CITY, Level.DISTRICT, Level.STREET)
 
 
 @dataclass
@@ -528,7 +513,7 @@ def api_token_create(*, actor: Any, user: User, name: str, grant: RoleGrant | No
     raw = "ty_" + secrets.token_urlsafe(32)  # 256 bits
     token = ApiToken.objects.create(
         user=user, name=name[:100], key_hash=hash_token(raw), key_prefix=raw[:8], grant=grant,
-        expires_at=timezone.now() + TOKEN_LIFETIME,
+        expires_at=timezone.now() + security_rules.api_token_lifetime(),
     )
     place = _place(grant) if grant is not None else {}
     audit.record(actor, "api_token_create", target=user, **place, changes={"token": [None, token.key_prefix]})

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from tuoyu.core.errors import DomainError
 from tuoyu.core.permissions import Action
 from tuoyu.core.roles import Role
+from tuoyu.core.rules.security import api_token_lifetime
 from tuoyu.core.viewmixins import scoped_view
 
 from . import selectors, services
@@ -269,7 +270,7 @@ def _me_context(user: User) -> dict[str, Any]:
     return {
         "grants": list(selectors.own_grants(user)),
         "tokens": list(selectors.own_tokens(user)),
-        "token_days": services.TOKEN_LIFETIME.days,
+        "token_days": api_token_lifetime().days,
     }
 
 

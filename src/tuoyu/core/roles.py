@@ -4,6 +4,8 @@ institution. Which role may do which action lives in `permissions.py`, nowhere e
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .divisions import Level
+
 
 class Role(models.TextChoices):
     CITY_OFFICER = "city_officer", _("市级管理员")
@@ -39,3 +41,27 @@ ROLE_SCOPE_KIND: dict[str, str] = {
 }
 
 OFFICER_ROLES = frozenset({Role.CITY_OFFICER, Role.DISTRICT_OFFICER, Role.STREET_OFFICER})
+
+
+# The officers' hierarchy: a lower number is a higher level. An officer grants only roles whose
+# level is the same as or below its own, inside its own scope.
+ROLE_LEVEL: dict[str, int] = {
+    Role.CITY_OFFICER: 0,
+    Role.DISTRICT_OFFICER: 1,
+    Role.STREET_OFFICER: 2,
+    Role.INSTITUTION_DIRECTOR: 3,
+    Role.INSTITUTION_STAFF: 3,
+    Role.HEALTH_MANAGER: 3,
+    Role.ASSESSMENT_EXPERT: 3,
+    Role.TRAINER: 3,
+    Role.PARENT: 3,
+}
+
+# The levels of region each region-scoped role is granted on.
+ROLE_REGION_LEVELS: dict[str, tuple[str, ...]] = {
+    Role.CITY_OFFICER: (Level.CITY,),
+    Role.DISTRICT_OFFICER: (Level.DISTRICT,),
+    Role.STREET_OFFICER: (Level.STREET,),
+    Role.TRAINER: (Level.CITY, Level.DISTRICT, Level.STREET),
+}
+GRANT_REGION_LEVELS = (Level.CITY, Level.DISTRICT, Level.STREET)

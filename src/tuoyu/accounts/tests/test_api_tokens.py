@@ -11,11 +11,12 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from tuoyu.accounts.models import ApiToken
-from tuoyu.accounts.services import TOKEN_LIFETIME, api_token_revoke, hash_token, role_grant
+from tuoyu.accounts.services import api_token_revoke, hash_token, role_grant
 from tuoyu.accounts.tests.apiclient import API, ApiClient, token_for
 from tuoyu.accounts.tests.factories import PASSWORD, UserFactory
 from tuoyu.core.models import AuditEntry
 from tuoyu.core.roles import Role
+from tuoyu.core.rules.security import api_token_lifetime
 
 pytestmark = pytest.mark.django_db
 
@@ -138,9 +139,9 @@ def test_someone_elses_token_cannot_be_seen_or_revoked(world):
 
 def test_expired_token_is_401(world):
     api = ApiClient(world.users["district_officer"])
-    with freeze_time(timezone.now() + TOKEN_LIFETIME - timedelta(minutes=1)):
+    with freeze_time(timezone.now() + api_token_lifetime() - timedelta(minutes=1)):
         assert api.get("/auth/me").status_code == 200
-    with freeze_time(timezone.now() + TOKEN_LIFETIME + timedelta(minutes=1)):
+    with freeze_time(timezone.now() + api_token_lifetime() + timedelta(minutes=1)):
         assert api.get("/auth/me").status_code == 401
 
 

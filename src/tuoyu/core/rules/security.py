@@ -1,0 +1,18 @@
+"""Security numbers a city may tighten (shared/domain/security.md; its "(setting)" values).
+
+Session length and password length live in Django's settings (SESSION_COOKIE_AGE,
+AUTH_PASSWORD_VALIDATORS) because Django reads them there; the rest are here.
+"""
+
+from datetime import timedelta
+
+from .base import Rule
+
+SECURITY_RULES = "Tuoyu 安全规则（security.md）"
+
+# Rule 11: API tokens expire within 90 days (setting).
+API_TOKEN_LIFETIME_DAYS = Rule("security.api_token_lifetime_days", 90, SECURITY_RULES, "第11条", configurable=True)
+
+
+def api_token_lifetime() -> timedelta:
+    return timedelta(days=int(API_TOKEN_LIFETIME_DAYS.current()))
