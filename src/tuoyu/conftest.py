@@ -67,6 +67,9 @@ def pytest_configure(config):
 
     # Hashing passwords properly costs ~0.1 s each; tests create dozens of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The lockout (django-axes) needs the request in authenticate(); Django's test client
+    # `login()` has none. Lockout tests switch it on with the `settings` fixture.
+    settings.AXES_ENABLED = False
     expected = os.environ.get("TUOYU_EXPECT_DB")
     if expected and settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1] != expected:
         raise pytest.UsageError(f"expected the {expected} database, got {settings.DATABASES['default']['ENGINE']}")

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "ninja",
+    "axes",
     "tuoyu.core",
     "tuoyu.regions",
     "tuoyu.accounts",
@@ -63,7 +64,25 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "tuoyu.core.middleware.RequestContextMiddleware",
     "tuoyu.core.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it turns a locked-out sign-in into the lockout page
 ]
+
+# Failed sign-ins lock a username (security.md rule 7): django-axes, with every number set
+# explicitly (its defaults are 3 failures and a permanent lock). The numbers are security rules a
+# city may change (tuoyu/core/rules/security.py); a success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = "tuoyu.core.rules.security.login_failure_limit"
+AXES_COOLOFF_TIME = "tuoyu.core.rules.security.login_lockout"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_CALLABLE = "tuoyu.accounts.views.lockout_response"
+AXES_VERBOSE = False
+# Lock by username only: a district office behind one NAT address must not lock out all its staff
+# because of one person's typos. Per-IP throttling is security.md rule 27 (rate limits), not this.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 ROOT_URLCONF = "tuoyu.urls"
 WSGI_APPLICATION = "tuoyu.wsgi.application"

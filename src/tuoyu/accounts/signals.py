@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -42,4 +43,13 @@ def audit_login_failed(sender: Any, credentials: dict[str, Any], request: Any = 
     username = str(credentials.get("username") or "")[:USERNAME_MAX]
     audit.record(
         None, "login_failed", target_type="accounts.User", target_repr=username, result=AuditEntry.Result.FAILED,
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="tuoyu_audit_lockout")
+def audit_lockout(sender: Any, request: Any = None, username: str | None = None, **kwargs: Any) -> None:
+    """A username locked after repeated failures (security.md rule 7): its own audit row."""
+    audit.record(
+        None, "lockout", target_type="accounts.User", target_repr=str(username or "")[:USERNAME_MAX],
+        result=AuditEntry.Result.DENIED,
     )

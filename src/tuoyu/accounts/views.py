@@ -17,14 +17,15 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tuoyu.core.errors import DomainError
 from tuoyu.core.permissions import Action
 from tuoyu.core.roles import Role
-from tuoyu.core.rules.security import api_token_lifetime
+from tuoyu.core.rules.security import api_token_lifetime, login_lockout
 from tuoyu.core.viewmixins import scoped_view
 
 from . import selectors, services
@@ -55,6 +56,23 @@ class LogoutView(auth_views.LogoutView):
 
 login = LoginView.as_view()
 logout = LogoutView.as_view()
+
+MSG_LOCKED = _lazy("登录失败次数过多，该账号已暂时锁定。请%(minutes)s分钟后再试，或联系管理员。")
+
+
+def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+    """What a locked-out sign-in gets (django-axes calls this): 429 with Retry-After, as JSON for
+    the API and as the login page with the message for people. It names no part of the
+    credentials as wrong (security.md rule 7)."""
+    minutes = int(login_lockout().total_seconds() // 60)
+    message = MSG_LOCKED % {"minutes": minutes}
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"code": "locked_out", "message": str(message), "field_errors": {}}, status=429)
+    else:
+        form = LoginForm(request)
+        response = render(request, "registration/login.html", {"form": form, "locked_message": message}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
 
 
 # ---------------------------------------------------------------- the list
