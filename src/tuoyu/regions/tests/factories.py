@@ -1,6 +1,8 @@
 import factory
 
-from tuoyu.core.divisions import Level
+from tuoyu.core.divisions import Level, prefix_of
+from tuoyu.core.permissions import role_may
+from tuoyu.core.scoping import Scope
 from tuoyu.regions.models import Region, RegionPopulation
 
 
@@ -36,3 +38,26 @@ class RegionPopulationFactory(factory.django.DjangoModelFactory):
     resident_population = 100_000
     births = 700
     children_under_3 = 2_400
+
+
+class Officer:
+    """An officer with one role on one division (regions sits below accounts, so its tests stand in
+    for accounts.User with the same small interface the scoping helper asks for)."""
+
+    is_authenticated = True
+    pk = None
+
+    def __init__(self, username, role, code):
+        self.username, self.role, self.prefix = username, role, prefix_of(code)
+
+    def scope_for(self, action):
+        return Scope(frozenset({self.prefix})) if role_may(self.role, action) else Scope()
+
+    def may(self, action):
+        return role_may(self.role, action)
+
+    def role_codes(self):
+        return {self.role}
+
+    def get_username(self):
+        return self.username

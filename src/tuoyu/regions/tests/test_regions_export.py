@@ -7,11 +7,9 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from tuoyu.core.divisions import prefix_of
 from tuoyu.core.models import AuditEntry
-from tuoyu.core.permissions import role_may
 from tuoyu.core.roles import Role
-from tuoyu.core.scoping import SYSTEM, Scope
+from tuoyu.core.scoping import SYSTEM
 from tuoyu.regions.models import Region
 from tuoyu.regions.services import (
     populations_export,
@@ -20,31 +18,9 @@ from tuoyu.regions.services import (
     regions_load_file,
 )
 from tuoyu.regions.sheets import DIVISIONS, POPULATION
+from tuoyu.regions.tests.factories import Officer
 
 DATA = Path(__file__).resolve().parents[4] / "tests" / "data"
-
-
-class Officer:
-    """An officer with one role on one division (regions sits below accounts, so its tests stand in
-    for accounts.User with the same small interface the scoping helper asks for)."""
-
-    is_authenticated = True
-    pk = None
-
-    def __init__(self, username, role, code):
-        self.username, self.role, self.prefix = username, role, prefix_of(code)
-
-    def scope_for(self, action):
-        return Scope(frozenset({self.prefix})) if role_may(self.role, action) else Scope()
-
-    def may(self, action):
-        return role_may(self.role, action)
-
-    def role_codes(self):
-        return {self.role}
-
-    def get_username(self):
-        return self.username
 
 
 @pytest.fixture
